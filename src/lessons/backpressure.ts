@@ -123,7 +123,7 @@ export async function runWorkers(conn: BrokerConnection, queue: string, messages
 
 export interface HeldSnapshot {
   prefetch: number;
-  /** Messages delivered to the consumer and not yet acknowledged: in its memory. */
+  /** Messages delivered to the consumer and not yet acknowledged: in its memory, or on their way to it. */
   "held by the consumer": number;
   /** Messages still in the queue, available to any consumer. */
   "ready in the queue": number;
@@ -131,34 +131,40 @@ export interface HeldSnapshot {
 
 /**
  * Publishes `messages` messages to a slow consumer with the given prefetch and looks after
- * `afterMs`: how many sit in the consumer's memory, how many are still in the queue. Closing
- * the consumer's channel at the end puts the unacknowledged ones back.
+ * `afterMs`: how many the consumer holds, how many are still in the queue. Closing the
+ * consumer's channel at the end puts the unacknowledged ones back.
+ *
+ * "Held" is counted as the broker counts it: published − acknowledged − ready. Counting the
+ * deliveries the callback has seen instead races with the broker: just after an ack the next
+ * delivery is still on the wire, and the consumer would seem to hold one less than its prefetch.
  */
 export async function heldSnapshot(conn: BrokerConnection, queue: string, options: { prefetch: number; messages: number; processingMs: number; afterMs: number }): Promise<HeldSnapshot> {
-  const setup = await conn.createChannel();
+  const setup = await conn.createConfirmChannel();
   await setup.assertQueue(queue, { durable: false });
   await setup.purgeQueue(queue);
   const ch = await conn.createChannel();
   await ch.prefetch(options.prefetch);
-  let held = 0;
+  let acked = 0;
   let stopped = false;
   let line = Promise.resolve(); // one message at a time, in arrival order
   await ch.consume(queue, (msg) => {
     if (!msg) return;
-    held++;
     line = line.then(async () => {
       if (stopped) return;
       await sleep(options.processingMs);
       if (stopped) return;
-      held--;
+      acked++;
       ch.ack(msg);
     });
   });
   for (let i = 0; i < options.messages; i++) setup.sendToQueue(queue, Buffer.from(`message ${i + 1}`));
+  await setup.waitForConfirms(); // every message is in the queue before we look
   await sleep(options.afterMs);
-  const snapshot = { prefetch: options.prefetch, "held by the consumer": held, "ready in the queue": (await setup.checkQueue(queue)).messageCount };
-  stopped = true; // the consumer stops here: closing its channel puts what it held back in the queue
-  await ch.close();
+  stopped = true; // the consumer stops acking here: what it holds stays held
+  // Asked on the consumer's own channel, so the broker has seen every ack sent before it.
+  const ready = (await ch.checkQueue(queue)).messageCount;
+  const snapshot = { prefetch: options.prefetch, "held by the consumer": options.messages - acked - ready, "ready in the queue": ready };
+  await ch.close(); // closing the channel puts what it held back in the queue
   await setup.purgeQueue(queue);
   await setup.close();
   return snapshot;
