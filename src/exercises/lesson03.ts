@@ -100,9 +100,11 @@ export const prefetchSizing = defineExercise<(roundTripMs: number, processingMs:
         throw new CaseFailed(name, `a prefetch near ${Math.ceil(enough)}`, `prefetchFor returned ${prefetch}: far more than keeps the consumer busy; the extra messages wait in this consumer's memory where no other consumer can take them`);
       }
       const run = await runWorkers(conn, queue, messages, [{ name: "worker", prefetch, processingMs: p, linkDelayMs: rtt / 2 }]);
-      const best = 1000 / p;
-      if (run.throughput < 0.6 * best) {
-        throw new CaseFailed(name, `the consumer busy most of the time: at least ${Math.round(0.6 * best)} msg/s of the ${Math.round(best)} msg/s it could do`, `with prefetch ${prefetch} it managed ${Math.round(run.throughput)} msg/s: it spent most of its time waiting for the next message to cross the network`);
+      // Judged by how busy the worker was rather than by msg/s against the theoretical best:
+      // timers overshoot on a loaded machine, which slows every prefetch alike.
+      const busy = run.workers[0]!.busyMs / (run.seconds * 1000);
+      if (busy < 0.7) {
+        throw new CaseFailed(name, "the consumer busy at least 70 % of the time", `with prefetch ${prefetch} it was busy ${Math.round(busy * 100)} % of the time (${Math.round(run.throughput)} msg/s): it spent the rest waiting for the next message to cross the network`);
       }
     }
   },

