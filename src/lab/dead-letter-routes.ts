@@ -1,8 +1,11 @@
 // Dead-letter routes in a topology picture: from the queues that dead-letter to an exchange,
-// around the outside of the picture and back into that exchange, without crossing any box.
+// around the outside of the picture and back into that exchange, without crossing any box; and
+// from queues that dead-letter through the default exchange, straight to the queue named by
+// their dead-letter routing key, in lanes right of the queues.
 import type { Topology } from "../topology";
 
 const LANE = 12; // between parallel dead-letter lanes
+const QUEUE_LANE = 22; // between queue-to-queue lanes: their labels run along them
 const LANE_ROW = 18; // between dead-letter runs under the picture: room for each one's label
 
 /** A placed box of the picture, as far as routing needs it. */
@@ -50,6 +53,47 @@ export function deadLetterRoutes(
   }));
 }
 
+/** A queue dead-lettering through the default exchange to the queue its dead-letter routing key names. */
+export interface QueueToQueueRoute {
+  from: Box;
+  to: Box;
+}
+
+/**
+ * Only routes whose target is known from the arguments: without x-dead-letter-routing-key each
+ * message goes on with its own routing key, which the picture cannot know.
+ */
+export function queueToQueueRoutes(topology: Topology, find: (kind: Box["kind"], name: string) => Box | undefined): QueueToQueueRoute[] {
+  return topology.queues.flatMap((q) => {
+    const key = q.arguments["x-dead-letter-routing-key"];
+    if (q.arguments["x-dead-letter-exchange"] !== "" || typeof key !== "string") return [];
+    const from = find("queue", q.name);
+    const to = find("queue", key);
+    return from && to && from !== to ? [{ from, to }] : [];
+  });
+}
+
+/** Room the queue-to-queue lanes need right of the queues; the routes into exchanges run outside them. */
+export function queueLaneWidth(routes: QueueToQueueRoute[]): number {
+  return routes.length ? 20 + (routes.length - 1) * QUEUE_LANE : 0;
+}
+
+/**
+ * Out of the source's right side (above its middle), along a lane right of every box, into the
+ * target's right side (below its middle): a route in and a route out of one queue never share
+ * a point, and the exchange routes' trunks leave from the middle.
+ */
+export function queueToQueueLanes(routes: QueueToQueueRoute[], boxes: Box[]): { path: Point[]; laneX: number; labelY: number }[] {
+  const right = Math.max(...boxes.map((b) => b.x + b.width));
+  const ends = routes.map(({ from, to }) => ({ from, to, fromY: from.y + from.height * 0.35, toY: to.y + to.height * 0.65 }));
+  // Shorter routes nearest the boxes: a route nested inside a longer one's span then crosses none of its lines.
+  ends.sort((a, b) => Math.abs(a.fromY - a.toY) - Math.abs(b.fromY - b.toY));
+  return ends.map(({ from, to, fromY, toY }, i) => {
+    const laneX = right + 20 + i * QUEUE_LANE;
+    return { path: [[from.x + from.width, fromY], [laneX, fromY], [laneX, toY], [to.x + to.width + 2, toY]], laneX, labelY: (fromY + toY) / 2 };
+  });
+}
+
 export interface Lane {
   /** The lane right of everything, the row under everything, the lane left of the exchange. */
   laneX: number;
@@ -66,9 +110,9 @@ export interface Lane {
  * between. Each route goes around the outside instead, in lanes nested so routes do not share a
  * line, in the nesting order that crosses the fewest other routes' lines.
  */
-export function routeLanes(routes: DeadLetterRoute[], boxes: Box[]): Lane[] {
+export function routeLanes(routes: DeadLetterRoute[], boxes: Box[], outside = 0): Lane[] {
   if (!routes.length) return [];
-  const right = Math.max(...boxes.map((b) => b.x + b.width));
+  const right = Math.max(...boxes.map((b) => b.x + b.width)) + outside;
   const bottom = Math.max(...boxes.map((b) => b.y + b.height));
   const lanesFor = (order: DeadLetterRoute[]): Lane[] =>
     order.map(({ exchange, queues, entryY }, i) => {

@@ -1,10 +1,12 @@
 // A broker's topology as a picture: exchanges on the left, queues on the right, bindings as
 // arrows labelled with what they match, dead-letter routes as dashed arrows back to their
-// exchange. Plain SVG built by hand: the layout is three columns at most, and a dependency
+// exchange, or to their queue when they go through the default exchange. Plain SVG built by hand: the layout is three columns at most, and a dependency
 // would not make that simpler.
 import type { Topology, TopologyBinding, TopologyExchange, TopologyQueue } from "../topology";
 import { formatCell, type Cell } from "./text-table";
-import { deadLetterRoutes, laneInset, roundedPath, routeLanes, type Point } from "./dead-letter-routes";
+import {
+  deadLetterRoutes, laneInset, queueLaneWidth, queueToQueueLanes, queueToQueueRoutes, roundedPath, routeLanes, type Point,
+} from "./dead-letter-routes";
 
 export interface PictureOptions {
   /** Where the topology was read from, printed under the picture. */
@@ -159,10 +161,12 @@ export function topologySvg(full: Topology, options: PictureOptions): string {
   // Dead-letter lanes run left of the exchanges they return to: make room left of the first column.
   const inset = laneInset(routes);
   for (const b of boxes) b.x += inset;
-  const lanes = routeLanes(routes, boxes);
+  const direct = queueToQueueRoutes(topology, find);
+  const directLanes = queueToQueueLanes(direct, boxes);
+  const lanes = routeLanes(routes, boxes, queueLaneWidth(direct));
   const legend = "Exchanges ▢ rounded, queues ▭ square; every queue is also bound to the default exchange by its own name (not drawn).";
   const captions = [`Source: ${options.source}`, legend].map((c) => c.length * CAPTION_CHAR + 2 * MARGIN);
-  const right = Math.max(0, ...boxes.map((b) => b.x + b.width), ...lanes.map((l) => l.laneX));
+  const right = Math.max(0, ...boxes.map((b) => b.x + b.width), ...lanes.map((l) => l.laneX), ...directLanes.map((l) => l.laneX + 8));
   const width = Math.ceil(Math.max(420, ...captions, right + MARGIN));
   const bottom = Math.max(MARGIN + 40, ...boxes.map((b) => b.y + b.height), ...lanes.map((l) => l.rowY));
   const parts: string[] = [];
@@ -187,6 +191,13 @@ export function topologySvg(full: Topology, options: PictureOptions): string {
     }
     // On the route's own row under the picture, so each route's label has a row to itself.
     parts.push(`<text x="${(lane.laneX + lane.backX) / 2}" y="${lane.rowY + 4}" text-anchor="middle" class="dl-label">dead letters</text>`);
+  }
+
+  for (const lane of directLanes) {
+    parts.push(`<path d="${roundedPath(lane.path)}" class="dead-letter" marker-end="url(#arrow-dl)"/>`);
+    // Along its own lane, reading upwards, so parallel lanes keep their labels apart.
+    const at = `${lane.laneX} ${lane.labelY}`;
+    parts.push(`<text x="${lane.laneX}" y="${lane.labelY}" dy="4" transform="rotate(-90 ${at})" text-anchor="middle" class="dl-label">dead letters</text>`);
   }
 
   for (const b of boxes) {

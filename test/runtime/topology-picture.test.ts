@@ -128,3 +128,46 @@ test("queues dead-lettering to one exchange share a route with one label; routes
   expect(svg.match(/marker-end="url\(#arrow-dl\)"/g)).toHaveLength(2);
   expect(svg.match(/class="dl-join"/g)).toHaveLength(3); // o.retry.2 to .4 join o.retry.1's route
 });
+
+const viaDefault = (target: string, more: Record<string, unknown> = {}) => ({ arguments: { "x-dead-letter-exchange": "", "x-dead-letter-routing-key": target, ...more } });
+const delayedRetry: Topology = {
+  exchanges: [exchange("", "direct")],
+  queues: [
+    queue("r.work", viaDefault("r.wait")),
+    queue("r.wait", viaDefault("r.work", { "x-message-ttl": 50 })),
+    queue("r.keeps-its-key", { arguments: { "x-dead-letter-exchange": "" } }),
+    queue("r.to-elsewhere", viaDefault("r.not-drawn")),
+  ],
+  bindings: [],
+};
+
+test("dead letters through the default exchange go straight to the queue their routing key names", () => {
+  const svg = topologySvg(delayedRetry, { source: "s" });
+  const [work, wait] = boxRects(svg) as [Rect, Rect];
+  const paths = deadLetterPaths(svg);
+  // r.keeps-its-key sends each message on with its own routing key, and r.not-drawn is not in
+  // the picture: neither has a route to draw.
+  expect(paths).toHaveLength(2);
+  const onRightEdge = ([x, y]: Point, box: Rect) => Math.abs(x - (box.x + box.width)) <= 2 && y > box.y && y < box.y + box.height;
+  const ends = paths.map((p) => [p[0]!, p[p.length - 1]!] as const);
+  expect(ends.some(([start, end]) => onRightEdge(start, work) && onRightEdge(end, wait))).toBe(true);
+  expect(ends.some(([start, end]) => onRightEdge(start, wait) && onRightEdge(end, work))).toBe(true);
+  expect(svg.match(/marker-end="url\(#arrow-dl\)"/g)).toHaveLength(2);
+  expect(svg.match(/class="dl-label">dead letters</g)).toHaveLength(2);
+  const boxes = boxRects(svg);
+  for (const points of paths) {
+    points.slice(1).forEach((b, i) => {
+      const a = points[i]!;
+      expect(a[0] === b[0] || a[1] === b[1]).toBe(true);
+      const segment = { x: Math.min(a[0], b[0]), y: Math.min(a[1], b[1]), width: Math.abs(a[0] - b[0]), height: Math.abs(a[1] - b[1]) };
+      for (const box of boxes) expect(overlaps(segment, { x: box.x + 1, y: box.y + 1, width: box.width - 2, height: box.height - 2 })).toBe(false);
+    });
+  }
+  // Nested, not crossed: the lane nearer the boxes spans part of the other's height only.
+  const [inner, outer] = [...paths].sort((a, b) => a[1]![0] - b[1]![0]).map((p) => [p[0]![1], p[p.length - 1]![1]].sort((a, b) => a - b)) as [number[], number[]];
+  expect(inner[0]).toBeGreaterThan(outer[0]!);
+  expect(inner[1]).toBeLessThan(outer[1]!);
+  // The picture is wide enough for the lanes.
+  const width = Number(/<svg[^>]* width="(\d+)"/.exec(svg)![1]);
+  for (const points of paths) for (const [x] of points) expect(x).toBeLessThan(width);
+});
