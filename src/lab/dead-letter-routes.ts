@@ -5,6 +5,7 @@
 import type { Topology } from "../topology";
 
 const LANE = 12; // between parallel dead-letter lanes
+const FIRST_QUEUE_LANE = 20; // from the queues' right side to the nearest queue-to-queue lane
 const QUEUE_LANE = 22; // between queue-to-queue lanes: their labels run along them
 const LANE_ROW = 18; // between dead-letter runs under the picture: room for each one's label
 
@@ -75,7 +76,7 @@ export function queueToQueueRoutes(topology: Topology, find: (kind: Box["kind"],
 
 /** Room the queue-to-queue lanes need right of the queues; the routes into exchanges run outside them. */
 export function queueLaneWidth(routes: QueueToQueueRoute[]): number {
-  return routes.length ? 20 + (routes.length - 1) * QUEUE_LANE : 0;
+  return routes.length ? FIRST_QUEUE_LANE + (routes.length - 1) * QUEUE_LANE : 0;
 }
 
 /**
@@ -89,7 +90,7 @@ export function queueToQueueLanes(routes: QueueToQueueRoute[], boxes: Box[]): { 
   // Shorter routes nearest the boxes: a route nested inside a longer one's span then crosses none of its lines.
   ends.sort((a, b) => Math.abs(a.fromY - a.toY) - Math.abs(b.fromY - b.toY));
   return ends.map(({ from, to, fromY, toY }, i) => {
-    const laneX = right + 20 + i * QUEUE_LANE;
+    const laneX = right + FIRST_QUEUE_LANE + i * QUEUE_LANE;
     return { path: [[from.x + from.width, fromY], [laneX, fromY], [laneX, toY], [to.x + to.width + 2, toY]], laneX, labelY: (fromY + toY) / 2 };
   });
 }

@@ -1,7 +1,7 @@
 // A broker's topology as a picture: exchanges on the left, queues on the right, bindings as
 // arrows labelled with what they match, dead-letter routes as dashed arrows back to their
-// exchange, or to their queue when they go through the default exchange. Plain SVG built by hand: the layout is three columns at most, and a dependency
-// would not make that simpler.
+// exchange, or to their queue when they go through the default exchange. Plain SVG built by
+// hand: the layout is three columns at most, and a dependency would not make that simpler.
 import type { Topology, TopologyBinding, TopologyExchange, TopologyQueue } from "../topology";
 import { formatCell, type Cell } from "./text-table";
 import {

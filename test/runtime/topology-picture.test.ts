@@ -69,6 +69,18 @@ const overlaps = (a: Rect, b: Rect) => a.x < b.x + b.width && b.x < a.x + a.widt
 /** A rounded orthogonal path's points in order: corners appear as the curves' control points. */
 const pathPoints = (d: string): Point[] => [...d.matchAll(/(-?[\d.]+),(-?[\d.]+)/g)].map(([, x, y]) => [+x!, +y!]);
 const deadLetterPaths = (svg: string) => [...svg.matchAll(/<path d="([^"]+)" class="dead-letter"/g)].map(([, d]) => pathPoints(d!));
+/** Straight lines with rounded corners only, none through a box. */
+function expectAroundBoxes(paths: Point[][], boxes: Rect[]): void {
+  for (const points of paths) {
+    points.slice(1).forEach((b, i) => {
+      const a = points[i]!;
+      expect(a[0] === b[0] || a[1] === b[1]).toBe(true);
+      const segment = { x: Math.min(a[0], b[0]), y: Math.min(a[1], b[1]), width: Math.abs(a[0] - b[0]), height: Math.abs(a[1] - b[1]) };
+      // Ends touch their own boxes' edges; a 1px inset leaves only the insides.
+      for (const box of boxes) expect(overlaps(segment, { x: box.x + 1, y: box.y + 1, width: box.width - 2, height: box.height - 2 })).toBe(false);
+    });
+  }
+}
 
 const logs: Topology = {
   exchanges: [exchange("logs", "direct")],
@@ -106,18 +118,9 @@ const retries: Topology = {
 
 test("dead-letter routes go around the boxes, never through them", () => {
   const svg = topologySvg(retries, { source: "s" });
-  const boxes = boxRects(svg);
   const paths = deadLetterPaths(svg);
   expect(paths.length).toBeGreaterThan(0);
-  for (const points of paths) {
-    points.slice(1).forEach((b, i) => {
-      const a = points[i]!;
-      expect(a[0] === b[0] || a[1] === b[1]).toBe(true); // straight lines with rounded corners only
-      const segment = { x: Math.min(a[0], b[0]), y: Math.min(a[1], b[1]), width: Math.abs(a[0] - b[0]), height: Math.abs(a[1] - b[1]) };
-      // Ends touch their own boxes' edges; a 1px inset leaves only the insides.
-      for (const box of boxes) expect(overlaps(segment, { x: box.x + 1, y: box.y + 1, width: box.width - 2, height: box.height - 2 })).toBe(false);
-    });
-  }
+  expectAroundBoxes(paths, boxRects(svg));
 });
 
 test("queues dead-lettering to one exchange share a route with one label; routes' labels sit on rows of their own", () => {
@@ -143,7 +146,8 @@ const delayedRetry: Topology = {
 
 test("dead letters through the default exchange go straight to the queue their routing key names", () => {
   const svg = topologySvg(delayedRetry, { source: "s" });
-  const [work, wait] = boxRects(svg) as [Rect, Rect];
+  const boxes = boxRects(svg);
+  const [work, wait] = boxes as [Rect, Rect];
   const paths = deadLetterPaths(svg);
   // r.keeps-its-key sends each message on with its own routing key, and r.not-drawn is not in
   // the picture: neither has a route to draw.
@@ -154,15 +158,7 @@ test("dead letters through the default exchange go straight to the queue their r
   expect(ends.some(([start, end]) => onRightEdge(start, wait) && onRightEdge(end, work))).toBe(true);
   expect(svg.match(/marker-end="url\(#arrow-dl\)"/g)).toHaveLength(2);
   expect(svg.match(/class="dl-label">dead letters</g)).toHaveLength(2);
-  const boxes = boxRects(svg);
-  for (const points of paths) {
-    points.slice(1).forEach((b, i) => {
-      const a = points[i]!;
-      expect(a[0] === b[0] || a[1] === b[1]).toBe(true);
-      const segment = { x: Math.min(a[0], b[0]), y: Math.min(a[1], b[1]), width: Math.abs(a[0] - b[0]), height: Math.abs(a[1] - b[1]) };
-      for (const box of boxes) expect(overlaps(segment, { x: box.x + 1, y: box.y + 1, width: box.width - 2, height: box.height - 2 })).toBe(false);
-    });
-  }
+  expectAroundBoxes(paths, boxes);
   // Nested, not crossed: the lane nearer the boxes spans part of the other's height only.
   const [inner, outer] = [...paths].sort((a, b) => a[1]![0] - b[1]![0]).map((p) => [p[0]![1], p[p.length - 1]![1]].sort((a, b) => a - b)) as [number[], number[]];
   expect(inner[0]).toBeGreaterThan(outer[0]!);
